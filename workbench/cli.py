@@ -7,6 +7,7 @@ Every line it prints comes from the message catalog, in the language chosen by
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import os
@@ -24,6 +25,11 @@ logger = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 DEMO_FOLDER = Path("data/demo")
+
+# Rooms that add their own subcommands: ``workbench.<room>.commands`` defines
+# ``register(subparsers) -> dict[str, handler]``, where a handler takes the parsed
+# arguments and returns the exit code.
+COMMAND_ROOMS = ("targets", "journeys", "personas")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -83,6 +89,18 @@ def _build_parser() -> argparse.ArgumentParser:
     workspace_option(serve)
     serve.add_argument("--port", type=int, default=8866, help=t("cli.help.port"))
     serve.add_argument("--no-demo", action="store_true", help=t("cli.help.no_demo"))
+
+    room_handlers = {}
+    for room in COMMAND_ROOMS:
+        module_name = f"workbench.{room}.commands"
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name in {module_name, f"workbench.{room}"}:
+                continue  # the room is not part of this installation
+            raise
+        room_handlers.update(module.register(commands))
+    parser.set_defaults(room_handlers=room_handlers)
     return parser
 
 
@@ -106,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from workbench.errors import WorkbenchError
 
     handlers = {"demo": _demo, "import": _import, "info": _info, "profiles": _profiles,
-                "serve": _serve}
+                "serve": _serve, **arguments.room_handlers}
     try:
         return handlers[arguments.command](arguments)
     except WorkbenchError as error:
