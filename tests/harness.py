@@ -31,7 +31,7 @@ from playwright.sync_api import Page, sync_playwright
 
 from workbench.data import Workspace
 from workbench.errors import DataFileError
-from workbench.ui.serve import voila_command
+from workbench.ui.serve import voila_command, voila_environment
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 VOILA_APPS = REPO_ROOT / "voila_apps"
@@ -181,7 +181,7 @@ def voila_page(tmp_path: Path) -> Iterator[Callable[..., Page]]:
         app = VOILA_APPS / f"{name}.ipynb"
         assert app.is_file(), f"no Voila app {app}"
         port = free_port()
-        server_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+        server_env = voila_environment({**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
         server = VoilaServer(app, port, server_env, tmp_path / f"voila-{name}-{port}.log",
                              preheat)
         servers.append(server)

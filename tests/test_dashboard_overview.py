@@ -95,3 +95,19 @@ def test_voila_accepts_command_options():
     for flag in voila_command("voila_apps", 8870)[2:]:
         name = re.match(r"--[\w.]+", flag).group()
         assert re.search(rf"^{re.escape(name)}\b", help_text, re.MULTILINE), name
+
+
+@pytest.mark.browser
+def test_overview_page_loads_nothing_from_outside(voila_page, tiny_workspace):
+    outside = []
+    page = voila_page("workspace_overview", env={"WORKBENCH_WORKSPACE": str(tiny_workspace),
+                                                 "WORKBENCH_LANG": "en"})
+    expect(page.locator(".wb-title h2")).to_have_text("Workspace overview",
+                                                      timeout=RENDER_TIMEOUT_MS)
+    html = page.content()
+    for tag in page.locator("link[href], script[src]").all():
+        source = tag.get_attribute("href") or tag.get_attribute("src")
+        if source.startswith(("http://", "https://")) and "127.0.0.1" not in source:
+            outside.append(source)
+    assert "cdn.jsdelivr.net" not in html
+    assert outside == []

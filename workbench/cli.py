@@ -291,7 +291,7 @@ def _profiles(arguments: argparse.Namespace) -> int:
 
 
 def _serve(arguments: argparse.Namespace) -> int:
-    from workbench.ui.serve import APPS_FOLDER, voila_command
+    from workbench.ui.serve import APPS_FOLDER, voila_command, voila_environment
 
     workspace = Path(arguments.workspace)
     if not workspace.exists():
@@ -302,8 +302,8 @@ def _serve(arguments: argparse.Namespace) -> int:
         status = build_demo_workspace(workspace)
         if status != EXIT_OK:
             return status
-    environment = dict(os.environ, WORKBENCH_WORKSPACE=str(workspace.resolve()),
-                       WORKBENCH_LANG=get_lang())
+    environment = voila_environment(dict(os.environ, WORKBENCH_WORKSPACE=str(workspace.resolve()),
+                                         WORKBENCH_LANG=get_lang()))
     print(t("cli.serve_url", url=f"http://127.0.0.1:{arguments.port}/"), flush=True)
     process = subprocess.Popen(voila_command(APPS_FOLDER, arguments.port), env=environment)
     try:

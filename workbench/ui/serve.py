@@ -11,10 +11,26 @@ import os
 import sys
 from pathlib import Path
 
-__all__ = ["APPS_FOLDER", "PREHEAT_POOL_SIZE", "voila_command", "voila_executable"]
+__all__ = ["APPS_FOLDER", "PREHEAT_POOL_SIZE", "TEMPLATE", "voila_command", "voila_environment",
+           "voila_executable"]
 
 # The dashboards that `workbench serve` publishes.
 APPS_FOLDER = Path(__file__).resolve().parents[2] / "voila_apps"
+
+# The page template: Voila's lab template without stylesheets from a CDN. Voila finds it
+# through JUPYTER_PATH, which voila_environment sets.
+TEMPLATE = "workbench"
+_TEMPLATE_ROOT = Path(__file__).resolve().parent / "templates"
+
+
+def voila_environment(base: dict[str, str] | None = None) -> dict[str, str]:
+    """Return ``base`` (default: this process's environment) with the template folder on JUPYTER_PATH."""
+    environment = dict(os.environ if base is None else base)
+    paths = [str(_TEMPLATE_ROOT), *filter(None, environment.get("JUPYTER_PATH", "").split(
+        os.pathsep))]
+    environment["JUPYTER_PATH"] = os.pathsep.join(paths)
+    return environment
+
 
 # Preheated kernels per notebook. Each one runs its notebook before any visitor arrives
 # and Voila starts a replacement as soon as it is used, so one per app keeps memory low.
@@ -59,6 +75,7 @@ def voila_command(target: str | os.PathLike, port: int, *, preheat: bool = True)
         f"--port={int(port)}",
         "--strip_sources=True",
         "--show_tracebacks=False",
+        f"--template={TEMPLATE}",
     ]
     if preheat:
         command += ["--preheat_kernel=True", f"--pool_size={PREHEAT_POOL_SIZE}"]
