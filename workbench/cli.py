@@ -89,6 +89,7 @@ def _build_parser() -> argparse.ArgumentParser:
     workspace_option(serve)
     serve.add_argument("--port", type=int, default=8866, help=t("cli.help.port"))
     serve.add_argument("--no-demo", action="store_true", help=t("cli.help.no_demo"))
+    serve.add_argument("--factors", metavar="NAME", help=t("cli.help.serve_factors"))
 
     room_handlers = {}
     for room in COMMAND_ROOMS:
@@ -304,6 +305,8 @@ def _serve(arguments: argparse.Namespace) -> int:
             return status
     environment = voila_environment(dict(os.environ, WORKBENCH_WORKSPACE=str(workspace.resolve()),
                                          WORKBENCH_LANG=get_lang()))
+    if arguments.factors:
+        environment["WORKBENCH_FACTOR_SET"] = arguments.factors
     print(t("cli.serve_url", url=f"http://127.0.0.1:{arguments.port}/"), flush=True)
     process = subprocess.Popen(voila_command(APPS_FOLDER, arguments.port), env=environment)
     try:

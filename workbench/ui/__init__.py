@@ -10,15 +10,20 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-__all__ = ["LanguageSwitch", "WorkspaceOverview"]
+__all__ = ["LanguageSwitch", "TargetDashboard", "TargetSandbox", "WorkspaceOverview"]
 
 _MODULE_OF = {
+    "JourneyHealth": "workbench.ui.journeys",
     "LanguageSwitch": "workbench.ui.widgets",
+    "PersonaTrainer": "workbench.ui.personas",
     "WorkspaceOverview": "workbench.ui.overview",
+    "TargetSandbox": "workbench.ui.targets",
+    "TargetDashboard": "workbench.ui.targets",
 }
 
 if TYPE_CHECKING:
     from workbench.ui.overview import WorkspaceOverview
+    from workbench.ui.targets import TargetDashboard, TargetSandbox
     from workbench.ui.widgets import LanguageSwitch
 
 
