@@ -35,3 +35,18 @@ def test_environment_pins_the_same_lower_bounds():
     for entry in environment["dependencies"]:
         if isinstance(entry, str) and requirement_name(entry) in bounds:
             assert entry[len(requirement_name(entry)):] == bounds[requirement_name(entry)], entry
+
+
+def test_package_data_covers_every_data_file():
+    from fnmatch import fnmatch
+
+    patterns = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"]["workbench"]
+    package = REPO / "workbench"
+    data_files = [path.relative_to(package).as_posix() for path in package.rglob("*")
+                  if path.is_file() and path.suffix not in {".py", ".pyc"}
+                  and "__pycache__" not in path.parts]
+    assert data_files
+    uncovered = [name for name in data_files
+                 if not any(fnmatch(name, pattern) for pattern in patterns)]
+    assert uncovered == []

@@ -24,7 +24,7 @@ _TEMPLATE_ROOT = Path(__file__).resolve().parent / "templates"
 
 
 def voila_environment(base: dict[str, str] | None = None) -> dict[str, str]:
-    """Return ``base`` (default: this process's environment) with the template folder on JUPYTER_PATH."""
+    """Return ``base`` (default: this process's environment) with our templates on JUPYTER_PATH."""
     environment = dict(os.environ if base is None else base)
     paths = [str(_TEMPLATE_ROOT), *filter(None, environment.get("JUPYTER_PATH", "").split(
         os.pathsep))]
