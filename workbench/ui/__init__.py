@@ -10,7 +10,14 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-__all__ = ["LanguageSwitch", "TargetDashboard", "TargetSandbox", "WorkspaceOverview"]
+__all__ = [
+    "JourneyHealth",
+    "LanguageSwitch",
+    "PersonaTrainer",
+    "TargetDashboard",
+    "TargetSandbox",
+    "WorkspaceOverview",
+]
 
 _MODULE_OF = {
     "JourneyHealth": "workbench.ui.journeys",
@@ -22,7 +29,9 @@ _MODULE_OF = {
 }
 
 if TYPE_CHECKING:
+    from workbench.ui.journeys import JourneyHealth
     from workbench.ui.overview import WorkspaceOverview
+    from workbench.ui.personas import PersonaTrainer
     from workbench.ui.targets import TargetDashboard, TargetSandbox
     from workbench.ui.widgets import LanguageSwitch
 
