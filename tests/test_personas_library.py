@@ -24,9 +24,11 @@ DEMO_PERSONAS = ["cautious_cfo", "detail_driven_cto", "kpi_anxious_procurement",
                  "compliance_minded_legal", "enthusiastic_champion", "sceptical_end_user",
                  "budget_frozen_buyer", "new_decision_maker"]
 
-# Held-out accuracy of the shipped classifier was 0.61-0.64 over seeds 0-4 (10 intents,
-# chance 0.10). The floor catches a broken feature pipeline or a mislabelled phrase file.
-ACCURACY_FLOOR = 0.55
+# Held-out accuracy of the shipped classifier is 0.834 at seed 0 and 0.762-0.834 over seeds
+# 0-4 (10 intents, chance 0.10), with zh-CN at 0.832-0.868 and en at 0.691-0.807. The floor
+# is below the lowest of those seeds, so another split would pass too. It catches a broken
+# feature pipeline or a mislabelled phrase file.
+ACCURACY_FLOOR = 0.75
 
 
 def test_builtin_personas_match_demo_ids():
