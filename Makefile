@@ -16,8 +16,12 @@ test: $(VENV)/.test-installed
 
 install: $(VENV)/.installed
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.test-installed
+	bash scripts/ensure_chromium.sh
 	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_targets.py
+	$(BIN)/python benchmarks/bench_journeys.py
+	$(BIN)/python benchmarks/bench_target_slider.py
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check workbench tests benchmarks
