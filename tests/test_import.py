@@ -90,10 +90,12 @@ def test_missing_required_column_rejected(workspace, tmp_path):
     assert problem.key == "map.missing_column"
     assert "销售额" in problem.column
     english = error.message("en")
-    assert "sales_no_amount.csv" in english and "Required column is missing" in english
+    assert "sales_no_amount.csv" in english
+    assert "Required column is missing" in english
     assert "nothing from it was stored" in english
     chinese = error.message("zh-CN")
-    assert "缺少必需的列" in chinese and "修改方法" in chinese
+    assert "缺少必需的列" in chinese
+    assert "修改方法" in chinese
 
 
 def test_non_numeric_sales_value_in_row_37_rejected(workspace, tmp_path):
@@ -103,8 +105,10 @@ def test_non_numeric_sales_value_in_row_37_rejected(workspace, tmp_path):
     assert error.total == 1
     problem = error.problems[0]
     assert (problem.row, problem.column, problem.value) == (37, "销售额", "十二万")
-    assert "row 37" in problem.message("en") and "not a number" in problem.message("en")
-    assert "第 37 行" in problem.message("zh-CN") and "不是数字" in problem.message("zh-CN")
+    assert "row 37" in problem.message("en")
+    assert "not a number" in problem.message("en")
+    assert "第 37 行" in problem.message("zh-CN")
+    assert "不是数字" in problem.message("zh-CN")
 
 
 def test_empty_file_rejected(workspace, tmp_path):
@@ -212,7 +216,8 @@ def test_cli_unknown_profile(workspace_file, tmp_path, capsys, lang, expected):
                  "--workspace", str(workspace_file)])
     error = capsys.readouterr().err
     assert code == 2
-    assert expected in error and "walmart" in error
+    assert expected in error
+    assert "walmart" in error
     assert cli_snapshot(workspace_file) == before
 
 
@@ -224,7 +229,8 @@ def test_cli_path_not_found_imports_nothing(workspace_file, tmp_path, capsys, la
                  "--profile", "generic_sales", "--workspace", str(workspace_file)])
     error = capsys.readouterr().err
     assert code == 2
-    assert expected in error and "missing.csv" in error
+    assert expected in error
+    assert "missing.csv" in error
     assert cli_snapshot(workspace_file) == before
 
 
@@ -236,7 +242,8 @@ def test_cli_reports_rejected_file_and_keeps_others(workspace_file, tmp_path, ca
     captured = capsys.readouterr()
     assert code == 1
     assert "已将 sales_c.csv 导入" in captured.out
-    assert "sales_d.csv" in captured.err and "第 2 行" in captured.err
+    assert "sales_d.csv" in captured.err
+    assert "第 2 行" in captured.err
     with Workspace(workspace_file, read_only=True) as opened:
         assert opened.sql("SELECT count(*) AS n FROM sales WHERE unit_id = 'S095'")["n"][0] == 4
 

@@ -29,7 +29,7 @@ hesitations
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
@@ -38,8 +38,8 @@ import pandas as pd
 import yaml
 
 from workbench.errors import WorkbenchError
-from workbench.i18n import t
 from workbench.personas.intents import intent_classifier
+from workbench.personas.scorecard import MicroAction
 
 __all__ = [
     "MATCH_CONFIDENCE",
@@ -169,24 +169,8 @@ def hesitation_phrase(text: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class CoachAction:
-    """A coaching point tied to one turn; ``key`` and ``params`` render it."""
-
-    turn: int
-    key: str
-    params: dict = field(default_factory=dict)
-    priority: int = 0
-
-    def message(self, lang: str | None = None) -> str:
-        """Render the advice in ``lang``."""
-        params = dict(self.params)
-        for name in ("did", "intent"):
-            if name in params:
-                params[name] = t(f"personas.intent.{params[name]}", lang)
-        if "track" in params:
-            params["track"] = t(f"personas.track.{params['track']}", lang)
-        return t(self.key, lang, turn=self.turn, **params)
+# A coaching point of a real call renders like a practice session's micro-action.
+CoachAction = MicroAction
 
 
 @dataclass

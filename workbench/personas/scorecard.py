@@ -68,6 +68,8 @@ class MicroAction:
                 params[name] = t(f"personas.intent.{params[name]}", lang)
         if "trait" in params:
             params["trait"] = t(f"personas.trait.{params['trait']}", lang)
+        if "track" in params:
+            params["track"] = t(f"personas.track.{params['track']}", lang)
         if isinstance(params.get("quote"), dict):
             params["quote"] = params["quote"].get(lang) or next(iter(params["quote"].values()))
         return t(self.key, lang, turn=self.turn, **params)
