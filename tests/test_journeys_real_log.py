@@ -1,5 +1,6 @@
 """Calibration and early-warning rules on the real BPI Challenge 2012 log; Bass docking."""
 
+import hashlib
 import json
 from importlib import resources
 
@@ -64,6 +65,12 @@ def test_same_seed_same_calibrated_log(calibration):
     assert log_hash(first) == log_hash(second)
 
 
+def _tuning_half(case_id: str) -> bool:
+    # The split the BPI rules were chosen on: a seeded hash of the case id, not its order.
+    digest = hashlib.sha256(f"bpic2012-split:{case_id}".encode()).hexdigest()
+    return int(digest, 16) % 2 == 0
+
+
 def test_rules_on_first_week(bpi_log):
     report = score_early_warning(bpi_log, load_rules(RULES), days=7)
     everyone = report["all"]
@@ -71,7 +78,26 @@ def test_rules_on_first_week(bpi_log):
     assert everyone["positives"] == 7199
     assert 0 < everyone["precision"] <= 1
     assert 0 < everyone["recall"] <= 1
-    assert report["open_at_cutoff"]["cases"] < everyone["cases"]
+    assert report["open_at_cutoff"]["cases"] == 3567
+
+
+def test_rules_beat_base_rate_held_out(bpi_log):
+    held_out = bpi_log[~bpi_log["case_id"].map(_tuning_half)]
+    report = score_early_warning(held_out, load_rules(RULES), days=7)
+    undecided, everyone = report["open_at_cutoff"], report["all"]
+    assert undecided["cases"] == 1731
+    assert undecided["positives"] == 994
+    base = undecided["positives"] / undecided["cases"]
+    # Rules that carry no information would alert a random subset, whose precision is the
+    # base rate (57.4 %) give or take one standard error, about 2.7 points at the 346
+    # alerts measured. 10 points above the base rate is over three such errors clear of
+    # chance and still a lift of 1.17; the rules reach 83.2 % (lift 1.45).
+    assert undecided["alerted"] >= 200
+    assert undecided["precision"] >= base + 0.10
+    assert undecided["recall"] >= 0.2
+    # On all cases most bad endings are declines within hours, before any rule can fire,
+    # so recall is low. Precision (86.2 %) must still be above the base rate (82.0 %).
+    assert everyone["precision"] > everyone["positives"] / everyone["cases"]
 
 
 def test_calibrate_command_prints_json(capsys):
