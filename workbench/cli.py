@@ -46,13 +46,62 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def _language_from_argv(argv: Sequence[str]) -> str | None:
-    for index, argument in enumerate(argv):
+def _take_language(argv: list[str]) -> tuple[str | None, list[str]]:
+    """Remove ``--lang X`` from anywhere in ``argv``; return the language and the rest.
+
+    The option is global, so ``workbench info --lang zh-CN`` works as well as
+    ``workbench --lang zh-CN info``. An unsupported value stays in ``argv`` for argparse
+    to reject with the list of choices.
+    """
+    rest: list[str] = []
+    lang = None
+    index = 0
+    while index < len(argv):
+        argument = argv[index]
+        value = None
         if argument == "--lang" and index + 1 < len(argv):
-            return argv[index + 1]
-        if argument.startswith("--lang="):
-            return argument.split("=", 1)[1]
-    return None
+            value, step = argv[index + 1], 2
+        elif argument.startswith("--lang="):
+            value, step = argument.split("=", 1)[1], 1
+        if value is not None and normalize_lang(value) in LANGUAGES:
+            lang = value
+            index += step
+            continue
+        rest.append(argument)
+        index += 1
+    return lang, rest
+
+
+# argparse's own texts (help headings, usage errors), looked up through its module-level
+# ``_`` at call time; see _localise_argparse.
+_ARGPARSE_TEXTS = {
+    "usage: ": "cli.argparse.usage",
+    "positional arguments": "cli.argparse.positional",
+    "options": "cli.argparse.options",
+    "show this help message and exit": "cli.argparse.help",
+    "the following arguments are required: %s": "cli.argparse.required",
+    "unrecognized arguments: %s": "cli.argparse.unrecognized",
+    "invalid choice: %(value)r (choose from %(choices)s)": "cli.argparse.invalid_choice",
+    "argument %(argument_name)s: %(message)s": "cli.argparse.argument",
+    "expected one argument": "cli.argparse.expected_one",
+    "invalid %(type)s value: %(value)r": "cli.argparse.invalid_type",
+}
+
+
+def _localise_argparse() -> None:
+    """Route argparse's built-in texts through the message catalog.
+
+    argparse translates its texts with ``gettext`` through the module global ``_``; this
+    replaces that function for the running command only (it is called from ``main``,
+    never at import).
+    """
+    english = argparse._  # the gettext function argparse imported
+
+    def translate(text: str) -> str:
+        key = _ARGPARSE_TEXTS.get(text)
+        return t(key) if key else english(text)
+
+    argparse._ = translate
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -110,16 +159,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Returns the exit code: 0 done, 1 a file was rejected, 2 invalid usage.
     """
-    argv = list(sys.argv[1:] if argv is None else argv)
-    requested = _language_from_argv(argv)
-    if requested and normalize_lang(requested):
+    requested, argv = _take_language(list(sys.argv[1:] if argv is None else argv))
+    if requested:
         set_lang(requested)
+    _localise_argparse()
     parser = _build_parser()
     arguments = parser.parse_args(argv)
     if arguments.command is None:
         parser.print_help()
         return EXIT_USAGE
-    logging.basicConfig(level=os.environ.get("WORKBENCH_LOG_LEVEL", "WARNING"),
+    # Users read the localised messages; the English log lines are for WORKBENCH_LOG_LEVEL.
+    logging.basicConfig(level=os.environ.get("WORKBENCH_LOG_LEVEL", "ERROR"),
                         format="%(levelname)s %(name)s: %(message)s")
 
     from workbench.errors import WorkbenchError
@@ -134,6 +184,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(t("cli.interrupted"), file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader stopped early (``workbench info --json | head``): exit quietly.
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - flushing at exit must not fail
+        return EXIT_OK
 
 
 def _expand_paths(paths: list[str], profile) -> list[Path]:

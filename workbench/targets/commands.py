@@ -160,7 +160,9 @@ def _compute(arguments) -> int:
         frame["week_start"] = frame["week_start"].dt.date.astype(str)
         print(frame.to_json(orient="records", force_ascii=False, indent=1))
     else:
-        print(frame.round(0).to_string(index=False, max_rows=40))
+        numeric = frame.select_dtypes("number").columns
+        print(frame.assign(**{name: frame[name].round(0) for name in numeric})
+              .to_string(index=False, max_rows=40))
     return 0
 
 
@@ -178,7 +180,7 @@ def _fit(arguments) -> int:
     if arguments.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
-    print(t("targets.cli.fit_result", r2=f"{fitted.r2:.3f}",
+    print(t("targets.cli.fit_result", r2=f"{100 * fitted.r2:.1f} %",
             before=f"{100 * fitted.mae_baseline:.2f}", after=f"{100 * fitted.mae_fitted:.2f}",
             sensitivity=f"{fitted.sensitivity:.4f}"))
     for name, weight in result["weights"].items():
@@ -190,24 +192,34 @@ def _override(arguments) -> int:
     from workbench.data import Workspace
     from workbench.targets import add_override, calibrate, load_factor_set, load_panel
 
+    import pandas as pd
+
+    from workbench.data.normalize import to_date
+    from workbench.errors import WorkbenchError
+
+    # The week may be written as 2026-11-30, 2026/11/30 or 2026年11月30日, as in files.
+    dates, invalid = to_date(pd.Series([arguments.week_start], dtype=object))
+    if invalid.any() or pd.isna(dates.iloc[0]):
+        raise WorkbenchError("targets.override_week_invalid", value=arguments.week_start)
+    week = dates.iloc[0].date().isoformat()
+
     with Workspace(_workspace_path(arguments)) as workspace:
         panel = load_panel(workspace)
         model = calibrate(panel, load_factor_set(arguments.factors or "demo"), horizon=13)
         frame = model.frame(model.evaluate())
         match = frame[(frame["unit_id"] == arguments.unit_id)
-                      & (frame["week_start"].dt.date.astype(str) == arguments.week_start)]
-        algorithm = float(match["target"].iloc[0]) if len(match) else float("nan")
-        if not len(match):
-            from workbench.errors import WorkbenchError
-
+                      & (frame["week_start"].dt.date.astype(str) == week)]
+        if match.empty:
             raise WorkbenchError("targets.override_no_target", unit=arguments.unit_id,
-                                 week=arguments.week_start)
-        override_id = add_override(workspace, arguments.unit_id, arguments.week_start,
+                                 week=week, first=model.weeks[0].date().isoformat(),
+                                 last=model.weeks[-1].date().isoformat())
+        algorithm = float(match["target"].iloc[0])
+        override_id = add_override(workspace, arguments.unit_id, week,
                                    arguments.value, reason=arguments.reason,
                                    author=arguments.author, role=arguments.role,
                                    algorithm_value=algorithm)
     print(t("targets.cli.override_stored", id=override_id, unit=arguments.unit_id,
-            week=arguments.week_start, value=arguments.value, algorithm=f"{algorithm:,.0f}"))
+            week=week, value=arguments.value, algorithm=f"{algorithm:,.0f}"))
     return 0
 
 

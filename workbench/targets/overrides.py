@@ -15,6 +15,7 @@ import pandas as pd
 
 from workbench.data import Workspace
 from workbench.errors import WorkbenchError
+from workbench.i18n import t
 
 __all__ = ["ROLES", "add_override", "list_overrides"]
 
@@ -30,10 +31,11 @@ def _number(value: object, field: str) -> float:
     try:
         number = float(str(value).replace(",", "").strip())
     except ValueError as error:
-        raise WorkbenchError("targets.override_not_number", field=field,
+        raise WorkbenchError("targets.override_not_number", field=t(f"targets.field.{field}"),
                              value=str(value)) from error
     if not math.isfinite(number) or number < 0:
-        raise WorkbenchError("targets.override_not_number", field=field, value=str(value))
+        raise WorkbenchError("targets.override_not_number", field=t(f"targets.field.{field}"),
+                             value=str(value))
     return number
 
 
