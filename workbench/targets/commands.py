@@ -189,13 +189,12 @@ def _fit(arguments) -> int:
 
 
 def _override(arguments) -> int:
-    from workbench.data import Workspace
-    from workbench.targets import add_override, calibrate, load_factor_set, load_panel
-
     import pandas as pd
 
+    from workbench.data import Workspace
     from workbench.data.normalize import to_date
     from workbench.errors import WorkbenchError
+    from workbench.targets import add_override, calibrate, load_factor_set, load_panel
 
     # The week may be written as 2026-11-30, 2026/11/30 or 2026年11月30日, as in files.
     dates, invalid = to_date(pd.Series([arguments.week_start], dtype=object))
