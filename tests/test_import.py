@@ -92,7 +92,7 @@ def test_missing_required_column_rejected(workspace, tmp_path):
     english = error.message("en")
     assert "sales_no_amount.csv" in english
     assert "Required column is missing" in english
-    assert "nothing from it was stored" in english
+    assert "nothing from it was used or stored" in english
     chinese = error.message("zh-CN")
     assert "缺少必需的列" in chinese
     assert "修改方法" in chinese

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from workbench.i18n import t
+from workbench.i18n import get_lang, t
 
 __all__ = ["register"]
 
@@ -161,9 +161,23 @@ def _compute(arguments) -> int:
         print(frame.to_json(orient="records", force_ascii=False, indent=1))
     else:
         numeric = frame.select_dtypes("number").columns
-        print(frame.assign(**{name: frame[name].round(0) for name in numeric})
-              .to_string(index=False, max_rows=40))
+        frame = frame.assign(**{name: frame[name].round(0) for name in numeric})
+        print(_localised_columns(frame, factor_set).to_string(index=False, max_rows=40))
     return 0
+
+
+def _localised_columns(frame, factor_set=None):
+    """Return ``frame`` with column headings from the catalog, for printing as a table."""
+    names = {}
+    titles = {factor.name: factor.title(get_lang()) for factor in factor_set.factors} if (
+        factor_set) else {}
+    for column in frame.columns:
+        if column.startswith("contribution_"):
+            factor = column.removeprefix("contribution_")
+            names[column] = t("targets.column.contribution", factor=titles.get(factor, factor))
+        else:
+            names[column] = t(f"targets.column.{column}")
+    return frame.rename(columns=names)
 
 
 def _fit(arguments) -> int:
@@ -183,8 +197,9 @@ def _fit(arguments) -> int:
     print(t("targets.cli.fit_result", r2=f"{100 * fitted.r2:.1f} %",
             before=f"{100 * fitted.mae_baseline:.2f}", after=f"{100 * fitted.mae_fitted:.2f}",
             sensitivity=f"{fitted.sensitivity:.4f}"))
+    titles = {factor.name: factor.title(get_lang()) for factor in factor_set.factors}
     for name, weight in result["weights"].items():
-        print(f"  {name}: {weight:.1f}%")
+        print(f"  {titles[name]}: {weight:.1f} %")
     return 0
 
 
@@ -233,5 +248,6 @@ def _overrides(arguments) -> int:
             frame[column] = frame[column].astype(str)
         print(frame.to_json(orient="records", force_ascii=False, indent=1))
     else:
-        print(frame.to_string(index=False) if len(frame) else t("targets.cli.no_overrides"))
+        print(_localised_columns(frame).to_string(index=False) if len(frame)
+              else t("targets.cli.no_overrides"))
     return 0
