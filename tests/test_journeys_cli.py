@@ -20,6 +20,16 @@ def test_simulate_stores_run(tmp_path, capsys):
         stored = opened.sql("SELECT sha256 FROM journeys_runs WHERE run_id = 'try'")
     assert rows["n"][0] == summary["events"]
     assert stored["sha256"][0] == summary["sha256"]
+    assert summary["replaced"] is False
+
+    code = main(["--lang", "en", "journeys", "simulate", "--workspace", str(workspace),
+                 "--weeks", "8", "--seed", "4", "--run-id", "try"])
+    output = capsys.readouterr().out
+    assert code == 0
+    assert "A run called try was already stored" in output
+    with Workspace(workspace, read_only=True) as opened:
+        runs = opened.sql("SELECT count(*) AS n FROM journeys_runs WHERE run_id = 'try'")
+    assert runs["n"][0] == 1
 
 
 def test_simulate_without_accounts_is_usage_error(tmp_path, capsys):

@@ -118,17 +118,32 @@ def _simulate(arguments: argparse.Namespace) -> int:
             return EXIT_USAGE
         model = JourneyModel(population, seed=arguments.seed).run(7 * arguments.weeks)
         log = model.event_log()
+        replaced = _run_exists(workspace, run_id)
         digest = store_run(workspace, log, run_id, seed=arguments.seed,
                            settings={"weeks": arguments.weeks}, batch_size=arguments.batch_size)
     outcome = model.account_outcome()
     summary = {"run_id": run_id, "events": len(log), "accounts": len(model.account_ids),
                "won": int((outcome == 1).sum()), "lost": int((outcome == 2).sum()),
                "sha256": digest}
+    summary["replaced"] = replaced
     if arguments.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
+        if replaced:
+            print(t("journeys.cli.simulate.replaced", run_id=run_id))
         print(t("journeys.cli.simulate.done", **summary))
     return EXIT_OK
+
+
+def _run_exists(workspace, run_id: str) -> bool:
+    """Return whether the workspace already stores a simulated run called ``run_id``."""
+    tables = workspace.connection.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'journeys_runs'"
+    ).fetchone()[0]
+    if not tables:
+        return False
+    return bool(workspace.connection.execute(
+        "SELECT count(*) FROM journeys_runs WHERE run_id = ?", [run_id]).fetchone()[0])
 
 
 def _rules(arguments: argparse.Namespace) -> int:
