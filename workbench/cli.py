@@ -35,8 +35,8 @@ COMMAND_ROOMS = ("targets", "journeys", "personas")
 class _Parser(argparse.ArgumentParser):
     """ArgumentParser whose error line is localised.
 
-    NOTE: argparse's own detail text (e.g. "invalid choice") stays in English; the
-    checks users hit most often (missing profile or paths) are done by the commands
+    NOTE: argparse texts outside ``_ARGPARSE_TEXTS`` (rare usage errors) stay in English;
+    the checks users hit most often (missing profile or paths) are done by the commands
     themselves with catalog messages.
     """
 
