@@ -39,7 +39,7 @@ import yaml
 
 from workbench.errors import WorkbenchError
 from workbench.personas.intents import intent_classifier
-from workbench.personas.scorecard import MicroAction
+from workbench.personas.scorecard import MicroAction, top_actions
 
 __all__ = [
     "MATCH_CONFIDENCE",
@@ -433,11 +433,4 @@ def _actions(turns: list[dict], metrics: dict, hesitations: list[dict]) -> list[
                                           {"intent": rep_before[-1]["intent"]}, 1))
     candidates.append(CoachAction(rep_turns[-1]["turn"], "personas.coach.summarise", {}, 0))
 
-    chosen: list[CoachAction] = []
-    for action in sorted(candidates, key=lambda item: (-item.priority, item.turn)):
-        if any(action.key == kept.key for kept in chosen):
-            continue
-        chosen.append(action)
-        if len(chosen) == 3:
-            break
-    return chosen
+    return top_actions(candidates)

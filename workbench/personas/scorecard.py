@@ -293,6 +293,11 @@ def _micro_actions(session: PracticeSession, preferred: tuple[str, ...]) -> list
             "intent": best.intent, "gain": round(best.trust - best.trust_before)}, 1))
     candidates.append(MicroAction(turns[-1].index, "personas.micro.summarise", {}, 0))
 
+    return top_actions(candidates)
+
+
+def top_actions(candidates: list[MicroAction], count: int = 3) -> list[MicroAction]:
+    """Return the ``count`` highest-priority actions, earliest turn first, one per message key."""
     chosen: list[MicroAction] = []
     for action in sorted(candidates, key=lambda item: (-item.priority, item.turn)):
         if any(action.key == kept.key for kept in chosen):
