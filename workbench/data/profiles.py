@@ -1,7 +1,7 @@
 """Source profiles: YAML column maps from an exported file onto a canonical table.
 
 A profile lists sources; each source matches file names (``fnmatch``, case-insensitive)
-and says how to read the file and which column feeds which canonical field::
+and states how to read the file and which column feeds which canonical field::
 
     name: walmart
     sources:
@@ -51,7 +51,7 @@ _READER_OPTIONS = ("encoding", "delimiter", "header", "names", "header_rows", "s
 
 @dataclass(frozen=True)
 class Source:
-    """How one kind of file in a profile maps onto one canonical table."""
+    """Mapping of one kind of file in a profile onto one canonical table."""
 
     match: tuple[str, ...]
     table: str
@@ -85,7 +85,7 @@ class Profile:
         Raises
         ------
         DataFileError
-            If no source matches; the fix lists the patterns the profile knows.
+            If no source matches; the fix lists the profile's patterns.
         """
         for source in self.sources:
             if source.matches(file_name):

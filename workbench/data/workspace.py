@@ -62,7 +62,7 @@ def default_workspace() -> Path:
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What one file's import did: ``imported`` or ``unchanged`` (same bytes seen before)."""
+    """Outcome of one import: ``imported``, or ``unchanged`` when the bytes were seen before."""
 
     file: str
     status: str
@@ -94,7 +94,7 @@ class Workspace:
     ------
     WorkbenchError
         ``workspace.not_found`` when opening a missing file read-only,
-        ``workspace.locked`` when another process holds it for writing.
+        ``workspace.locked`` when another process has it open for writing.
     """
 
     def __init__(self, path: str | Path = DEFAULT_WORKSPACE, *, read_only: bool = False) -> None:

@@ -10,7 +10,7 @@ standardised index (see :mod:`workbench.targets.factors`). The P10-P90 band appl
 unit's 10th and 90th percentile of relative one-week-ahead errors over the 26 weeks before
 the origin (pooled over all units when a unit has fewer than 13 of them).
 
-:class:`TargetModel` holds everything that does not depend on the weights, so moving a
+:class:`TargetModel` contains everything that does not depend on the weights, so moving a
 weight slider costs one multiply and one matrix-vector product (:meth:`TargetModel.evaluate`).
 """
 
